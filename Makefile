@@ -1,0 +1,15 @@
+# Convenience targets; every one is a script under scripts/.
+.PHONY: check check-quick demo deps fetch assemble build export check-exported post pristine-apply check-each-patch
+
+check:            ; bash scripts/run-tests.sh
+check-quick:      ; bash scripts/run-tests.sh --quick
+demo:             ; bash scripts/demo.sh
+deps:             ; bash scripts/deps.sh
+fetch:            ; bash scripts/fetch-base.sh
+assemble:         ; bash scripts/assemble.sh
+build:            ; bash scripts/build.sh
+export:           ; bash scripts/export.sh
+check-exported:   ; bash scripts/check-exported.sh
+pristine-apply:   ; bash scripts/pristine-apply.sh
+check-each-patch: ; bash scripts/check-each-patch.sh
+post:             ; bash scripts/post.sh

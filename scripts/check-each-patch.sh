@@ -1,0 +1,22 @@
+#!/bin/bash
+# Build every prefix of the series (base + patch 1, + patch 2, ...) so that
+# each patch is known to build on its own, as bisection needs.  Uses a
+# separate worktree and build directory (build/each-patch), shares ccache.
+. "$(dirname "$0")/lib.sh"
+
+bash "$TOP/scripts/check-exported.sh" || die "export the tree first"
+wt=$BUILD_DIR/each-patch
+if [ ! -d "$wt/.git" ] && [ ! -f "$wt/.git" ]; then
+    git -C "$QEMU_TREE" worktree prune
+    git -C "$QEMU_TREE" worktree add -q --detach "$wt" "$BASE_TAG"
+fi
+mapfile -t commits < <(git -C "$QEMU_TREE" rev-list --reverse "$BASE_TAG..HEAD")
+i=0
+for c in "${commits[@]}"; do
+    i=$((i + 1))
+    git -C "$wt" checkout -q --detach "$c"
+    msg "[$i/${#commits[@]}] $(git -C "$wt" log -1 --format=%s "$c")"
+    QN_TREE=$wt bash "$TOP/scripts/build.sh" ||
+        die "patch $i does not build: $(git -C "$wt" log -1 --format=%s "$c")"
+done
+msg "all ${#commits[@]} patches build on their own"

@@ -1,0 +1,134 @@
+#!/bin/bash
+# The test command: set up whatever is missing, build, run every check.
+# Each check is one test; programs that speak TAP (unit tests, qtests)
+# count one test per test case.  Logs go to build/test-logs/.  Ends with
+# "N passed, N failed[, N skipped]" and exits non-zero on any failure.
+#   run-tests.sh [--quick]    --quick: skip the slow base qtests
+. "$(dirname "$0")/lib.sh"
+
+quick=
+[ "${1:-}" = --quick ] && quick=1
+
+LOGS=$BUILD_DIR/test-logs
+PASS=0 FAIL=0 SKIP=0
+FAILED=()
+start=$(date +%s)
+
+record() { # status name [detail]
+    case $1 in
+    pass) PASS=$((PASS + 1)); printf 'PASS  %s\n' "$2" ;;
+    skip) SKIP=$((SKIP + 1)); printf 'SKIP  %s%s\n' "$2" "${3:+ ($3)}" ;;
+    *)    FAIL=$((FAIL + 1)); FAILED+=("$2"); printf 'FAIL  %s%s\n' "$2" "${3:+ ($3)}" ;;
+    esac
+}
+
+# check NAME CMD...: one test, passes when CMD exits 0.
+check() {
+    local name=$1 log
+    shift
+    log=$LOGS/$(echo "$name" | tr -c 'A-Za-z0-9._-\n' '_').log
+    if "$@" > "$log" 2>&1; then
+        record pass "$name"
+    else
+        record fail "$name" "log: ${log#$TOP/}"
+    fi
+}
+
+# tap NAME CMD...: CMD prints TAP; every test case counts.  A program that
+# exits non-zero or runs no test case counts one failure more.
+tap() {
+    local name=$1 log rc=0 line n=0
+    shift
+    log=$LOGS/$(echo "$name" | tr -c 'A-Za-z0-9._-\n' '_').log
+    "$@" > "$log" 2>&1 || rc=$?
+    while IFS= read -r line; do
+        case $line in
+        "not ok "*"# TODO"*) record skip "$name: ${line#not ok }" ;;
+        "not ok "*)          record fail "$name: ${line#not ok }" "log: ${log#$TOP/}"; n=$((n + 1)) ;;
+        "ok "*"# SKIP"*|"ok "*"# skip"*) record skip "$name: ${line#ok }"; n=$((n + 1)) ;;
+        "ok "*)              record pass "$name: ${line#ok }"; n=$((n + 1)) ;;
+        esac
+    done < <(grep -E '^(not )?ok ' "$log" || true)
+    if [ "$rc" != 0 ]; then
+        record fail "$name: exit status $rc" "log: ${log#$TOP/}"
+    elif [ "$n" = 0 ]; then
+        record fail "$name: ran no test case" "log: ${log#$TOP/}"
+    fi
+}
+
+qtest() { # NAME [ARGS...]: a qtest program of the build tree
+    local t=$1
+    shift
+    tap "qtest $t" env -C "$QEMU_BUILD" \
+        QTEST_QEMU_BINARY=./qemu-system-x86_64 \
+        QTEST_QEMU_IMG=./qemu-img \
+        PYTHON="$QEMU_BUILD/pyvenv/bin/python3" \
+        MALLOC_PERTURB_=$((RANDOM % 255 + 1)) \
+        timeout --foreground 900 "tests/qtest/$t" --tap -k "$@"
+}
+
+# --- set-up: every step is idempotent -------------------------------------
+mkdir -p "$BUILD_DIR"
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+bash "$TOP/scripts/deps.sh"
+bash "$TOP/scripts/fetch-base.sh"
+bash "$TOP/scripts/assemble.sh"
+
+# --- the series ------------------------------------------------------------
+check "patches/ matches the assembled tree" bash "$TOP/scripts/check-exported.sh"
+check "series applies with git am to the pristine 10.2.2 tree" bash "$TOP/scripts/pristine-apply.sh"
+mapfile -t SERIES < <(grep -v -e '^#' -e '^[[:space:]]*$' "$SERIES_FILE")
+for p in "${SERIES[@]}"; do
+    check "checkpatch $p" env -C "$QEMU_TREE" ./scripts/checkpatch.pl --no-color "$PATCH_DIR/$p"
+done
+
+# --- build -----------------------------------------------------------------
+if ! bash "$TOP/scripts/build.sh" > "$LOGS/build.log" 2>&1; then
+    record fail "build" "log: ${LOGS#$TOP/}/build.log"
+    tail -30 "$LOGS/build.log"
+else
+    record pass "build qemu-system-x86_64 and the tests"
+
+    # --- the series' own tests ---------------------------------------------
+    if [ -f "$TOP/tests/unit-tests" ]; then
+        while read -r t; do
+            tap "unit $t" env -C "$QEMU_BUILD" timeout 600 "tests/unit/$t" --tap -k
+        done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/tests/unit-tests")
+    fi
+    if [ -f "$TOP/tests/qtests" ]; then
+        while read -r t args; do
+            # shellcheck disable=SC2086
+            qtest "$t" $args
+        done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/tests/qtests")
+    fi
+
+    # --- the base's qtests that touch what the series changes --------------
+    qtest intel-iommu-test
+    qtest q35-test
+    qtest ioh3420-test
+    qtest i82801b11-test
+    qtest device-plug-test
+    if [ -z "$quick" ]; then
+        qtest device-introspect-test
+        # PCI core and PCI devices on q35 and pc (qos graph).
+        qtest qos-test -m quick
+    fi
+
+    # --- the main job, as a smoke test -------------------------------------
+    check "main job (make demo)" bash "$TOP/scripts/demo.sh"
+fi
+
+elapsed=$(( $(date +%s) - start ))
+echo
+if [ ${#FAILED[@]} -gt 0 ]; then
+    echo "Failed:"
+    printf '  %s\n' "${FAILED[@]}"
+fi
+echo "test command took ${elapsed}s; logs in ${LOGS#$TOP/}/"
+if [ "$SKIP" -gt 0 ]; then
+    echo "$PASS passed, $FAIL failed, $SKIP skipped"
+else
+    echo "$PASS passed, $FAIL failed"
+fi
+[ "$FAIL" = 0 ]
