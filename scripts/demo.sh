@@ -26,8 +26,8 @@ QEMU_ARGS=(
     { cat "$out/stderr.log" >&2; die "QEMU failed; see build/demo/"; }
 
 qtree_iommu=$(awk '/dev: intel-iommu/ { f = 1 } f && /^ *dev: / && !/intel-iommu/ { f = 0 } f' "$out/monitor.log")
-sm=$(printf '%s\n' "$qtree_iommu" | awk '/x-scalable-mode/ { print $3 }')
-flts=$(printf '%s\n' "$qtree_iommu" | awk '/x-flts/ { print $3 }')
+sm=$(printf '%s\n' "$qtree_iommu" | awk '/x-scalable-mode/ { print $3 }' | tr -d '\r')
+flts=$(printf '%s\n' "$qtree_iommu" | awk '/x-flts/ { print $3 }' | tr -d '\r')
 fw=$(grep -m1 -a -o 'SeaBIOS (version [^)]*)' "$out/firmware.log" || true)
 
 echo "== main job report =="

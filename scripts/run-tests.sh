@@ -26,7 +26,7 @@ record() { # status name [detail]
 check() {
     local name=$1 log
     shift
-    log=$LOGS/$(echo "$name" | tr -c 'A-Za-z0-9._-\n' '_').log
+    log=$LOGS/$(echo "$name" | tr -c 'A-Za-z0-9._\n-' '_').log
     if "$@" > "$log" 2>&1; then
         record pass "$name"
     else
@@ -39,7 +39,7 @@ check() {
 tap() {
     local name=$1 log rc=0 line n=0
     shift
-    log=$LOGS/$(echo "$name" | tr -c 'A-Za-z0-9._-\n' '_').log
+    log=$LOGS/$(echo "$name" | tr -c 'A-Za-z0-9._\n-' '_').log
     "$@" > "$log" 2>&1 || rc=$?
     while IFS= read -r line; do
         case $line in
