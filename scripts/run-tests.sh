@@ -80,7 +80,7 @@ check "patches/ matches the assembled tree" bash "$TOP/scripts/check-exported.sh
 check "series applies with git am to the pristine 10.2.2 tree" bash "$TOP/scripts/pristine-apply.sh"
 mapfile -t SERIES < <(grep -v -e '^#' -e '^[[:space:]]*$' "$SERIES_FILE")
 for p in "${SERIES[@]}"; do
-    check "checkpatch $p" env -C "$QEMU_TREE" ./scripts/checkpatch.pl --no-color "$PATCH_DIR/$p"
+    check "checkpatch $p" env -C "$QEMU_TREE" ./scripts/checkpatch.pl --color=never --strict --patch "$PATCH_DIR/$p"
 done
 
 # --- build -----------------------------------------------------------------
@@ -114,6 +114,9 @@ else
         # PCI core and PCI devices on q35 and pc (qos graph).
         qtest qos-test -m quick
     fi
+
+    # --- the manual, with the series' rst (sphinx warnings are errors) ----
+    check "docs build (ninja html)" ninja -C "$QEMU_BUILD" html
 
     # --- the main job, as a smoke test -------------------------------------
     check "main job (make demo)" bash "$TOP/scripts/demo.sh"
