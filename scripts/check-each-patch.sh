@@ -16,7 +16,18 @@ for c in "${commits[@]}"; do
     i=$((i + 1))
     git -C "$wt" checkout -q --detach "$c"
     msg "[$i/${#commits[@]}] $(git -C "$wt" log -1 --format=%s "$c")"
-    QN_TREE=$wt bash "$TOP/scripts/build.sh" ||
+    QN_TREE=$wt bash "$TOP/scripts/build.sh" qemu-system-x86_64 ||
         die "patch $i does not build: $(git -C "$wt" log -1 --format=%s "$c")"
+    # The series' test programs that exist at this point build too.
+    extra=()
+    if [ -f "$TOP/tests/targets" ]; then
+        while read -r t; do
+            ninja -C "$wt/build" -t query "$t" >/dev/null 2>&1 && extra+=("$t")
+        done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/tests/targets")
+    fi
+    if [ ${#extra[@]} -gt 0 ]; then
+        ninja -C "$wt/build" "${extra[@]}" ||
+            die "patch $i: tests do not build: $(git -C "$wt" log -1 --format=%s "$c")"
+    fi
 done
 msg "all ${#commits[@]} patches build on their own"
