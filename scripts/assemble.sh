@@ -18,10 +18,6 @@ patches_in_series() {
     grep -v -e '^#' -e '^[[:space:]]*$' "$SERIES_FILE" || true
 }
 
-patches_digest() {
-    (cd "$PATCH_DIR" && cat series $(patches_in_series) 2>/dev/null) | sha256sum | cut -d' ' -f1
-}
-
 apply_series() {
     local p n=0
     while read -r p; do
@@ -32,7 +28,6 @@ apply_series() {
         fi
         n=$((n + 1))
     done < <(patches_in_series)
-    patches_digest > "$QEMU_TREE/.git/qn-assembled-digest"
     git -C "$QEMU_TREE" rev-parse HEAD > "$QEMU_TREE/.git/qn-assembled-head"
     msg "assembled tree: base + $n patches"
 }

@@ -11,14 +11,13 @@ CONFIGURE_ARGS=(
     --target-list=x86_64-softmmu
     --python="$HOST_PYTHON"
     --disable-rust --disable-install-blobs --disable-download
-    --disable-user --disable-werror-placeholder
+    --disable-user
     --firmwarepath="$FIRMWARE_DIRS"
     --enable-docs
     --disable-gtk --disable-sdl --disable-opengl --disable-vnc
 )
-# (The placeholder above is dropped below; -Werror stays on as QEMU sets it
-# for git trees, so a warning in the series fails the build.)
-CONFIGURE_ARGS=("${CONFIGURE_ARGS[@]/--disable-werror-placeholder/}")
+# -Werror stays on, as QEMU sets it for git trees: a warning in the series
+# fails the build.
 
 # Programs the test command needs (see scripts/run-tests.sh).
 DEFAULT_TARGETS=(

@@ -35,8 +35,7 @@ rm -f "$out"/[0-9][0-9][0-9][0-9]-*.patch
 cp "$tmp"/*.patch "$out"/ 2>/dev/null || true
 cp "$tmp/series" "$out/series"
 if [ -z "${1:-}" ]; then
+    # The tree now holds nothing unexported: assemble.sh may re-apply on it.
     git -C "$QEMU_TREE" rev-parse HEAD > "$QEMU_TREE/.git/qn-assembled-head"
-    (cd "$PATCH_DIR" && cat series $(grep -v '^#' series)) | sha256sum | cut -d' ' -f1 \
-        > "$QEMU_TREE/.git/qn-assembled-digest"
     msg "exported $(grep -vc '^#' "$out/series") patches to patches/"
 fi
