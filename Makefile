@@ -1,11 +1,13 @@
 # Convenience targets; every one is a script under scripts/.
-.PHONY: check check-quick demo deps fetch assemble build export check-exported post pristine-apply check-each-patch
+.PHONY: check check-quick demo deps fetch assemble build export check-exported post pristine-apply check-each-patch fetch-guest initramfs
 
 check:            ; bash scripts/run-tests.sh
 check-quick:      ; bash scripts/run-tests.sh --quick
 demo:             ; bash scripts/demo.sh
 deps:             ; bash scripts/deps.sh
 fetch:            ; bash scripts/fetch-base.sh
+fetch-guest:      ; bash scripts/fetch-guest.sh
+initramfs:        ; bash scripts/fetch-guest.sh && bash scripts/build-initramfs.sh
 assemble:         ; bash scripts/assemble.sh
 build:            ; bash scripts/build.sh
 export:           ; bash scripts/export.sh

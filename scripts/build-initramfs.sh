@@ -61,4 +61,4 @@ done
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
     cpio --null -o -H newc --quiet --owner=0:0) | gzip -9n > "$out/initrd.cpio.gz"
-msg "initramfs: ${out#$TOP/}/initrd.cpio.gz (modules: ${order[*]})"
+msg "initramfs: ${out#"$TOP"/}/initrd.cpio.gz (modules: ${order[*]})"

@@ -34,13 +34,14 @@ tmp=$(mktemp -d)
 sock=$tmp/qmp.sock
 qemu_pid=
 cleanup() {
-    [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null || true
+    if [ -n "$qemu_pid" ]; then kill "$qemu_pid" 2>/dev/null || true; fi
     rm -rf "$tmp" "$out"/*.img
 }
 trap cleanup EXIT
 truncate -s "${VDA_MIB}M" "$out/vda.img"
 truncate -s "${NVME_MIB}M" "$out/nvme.img"
 
+# shellcheck disable=SC2054 # commas are QEMU option syntax
 QEMU_ARGS=(
     -M q35 -accel tcg -m 1G -smp 1 -nodefaults -display none
     -serial "file:$out/console.log"
@@ -66,7 +67,7 @@ qemu_pid=$!
 # Wait for the guest to finish, QEMU to exit, or the time box to run out.
 state=timeout
 while [ $(( $(date +%s) - start )) -lt "$TIMEOUT" ]; do
-    if grep -q 'QN-DONE' "$out/console.log" 2>/dev/null; then state=done; break; fi
+    if grep -q 'QN-DONE' "$out/console.log" 2>/dev/null; then state=finished; break; fi
     if ! kill -0 "$qemu_pid" 2>/dev/null; then state=exited; break; fi
     sleep 1
 done

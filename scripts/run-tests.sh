@@ -74,6 +74,8 @@ mkdir -p "$LOGS"
 bash "$TOP/scripts/deps.sh"
 bash "$TOP/scripts/fetch-base.sh"
 bash "$TOP/scripts/assemble.sh"
+bash "$TOP/scripts/fetch-guest.sh"
+bash "$TOP/scripts/build-initramfs.sh"
 
 # --- the series ------------------------------------------------------------
 check "patches/ matches the assembled tree" bash "$TOP/scripts/check-exported.sh"
@@ -117,6 +119,13 @@ else
 
     # --- the manual, with the series' rst (sphinx warnings are errors) ----
     check "docs build (ninja html)" ninja -C "$QEMU_BUILD" html
+
+    # --- a Linux guest's DMA through the nested path (about 15 s each) -----
+    # Console log, QMP answer and report stay in build/test-logs/guest-*/.
+    for mode in strict lazy; do
+        check "guest DMA through the nested path ($mode invalidation)" \
+            bash "$TOP/scripts/run-guest.sh" "$mode" "$LOGS/guest-$mode"
+    done
 
     # --- the main job, as a smoke test -------------------------------------
     check "main job (make demo)" bash "$TOP/scripts/demo.sh"

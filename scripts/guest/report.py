@@ -17,16 +17,19 @@ import sys
 def main():
     mode, out, seconds = sys.argv[1], sys.argv[2], sys.argv[3]
     rel = os.path.relpath(out)
-    with open(os.path.join(out, "console.log"), errors="replace") as f:
-        console = f.read().splitlines()
-    qmp = {}
-    if os.path.exists(os.path.join(out, "qmp.json")):
-        with open(os.path.join(out, "qmp.json")) as f:
-            qmp = json.load(f)
-    with open(os.path.join(out, "cmdline")) as f:
-        cmdline = f.read().strip()
-    with open(os.path.join(out, "qemu-stderr.log"), errors="replace") as f:
-        stderr = f.read().strip()
+    if rel.startswith(".."):
+        rel = os.path.abspath(out)
+    def text(name):
+        try:
+            with open(os.path.join(out, name), errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    console = text("console.log").splitlines()
+    qmp = json.loads(text("qmp.json") or "{}")
+    cmdline = text("cmdline").strip()
+    stderr = text("qemu-stderr.log").strip()
 
     def lines(tag):
         return [l.split(tag, 1)[1].strip() for l in console if tag in l]
