@@ -1,8 +1,9 @@
 #!/bin/bash
 # One run of the main job's guest: Debian's kernel with the project's
 # initramfs on q35 (TCG), intel-iommu in scalable mode with first-stage
-# tables, a virtio-blk and an NVMe disk attached to the software host
-# model (dual-stage-iommu-soft).  The guest writes and reads back random
+# tables, a virtio-blk (in an iothread, so that its DMA is translated
+# there while the main loop binds and invalidates) and an NVMe disk
+# attached to the software host model (dual-stage-iommu-soft).  The guest writes and reads back random
 # data with O_DIRECT; QMP then reads what the nested path did.
 #   run-guest.sh strict|lazy [OUTDIR]
 # strict: iommu.strict=1 (every unmap invalidated at once); lazy:
@@ -48,8 +49,9 @@ QEMU_ARGS=(
     -kernel "$guest/vmlinuz" -initrd "$guest/initrd.cpio.gz"
     -append "console=ttyS0 intel_iommu=on,sm_on iommu.strict=$strict panic=-1 quiet qn.vda_mib=$VDA_MIB qn.nvme_mib=$NVME_MIB"
     -device intel-iommu,intremap=on,x-scalable-mode=on,x-flts=on,caching-mode=on
+    -object iothread,id=io0
     -drive "if=none,id=d0,file=$out/vda.img,format=raw"
-    -device virtio-blk-pci,id=disk0,drive=d0,iommu_platform=on,disable-legacy=on
+    -device virtio-blk-pci,id=disk0,drive=d0,iommu_platform=on,disable-legacy=on,iothread=io0
     -drive "if=none,id=d1,file=$out/nvme.img,format=raw"
     -device nvme,id=nvme0,serial=qn0,drive=d1
     -object dual-stage-iommu-soft,id=sh0,attach=disk0,attach=nvme0
