@@ -29,7 +29,7 @@ VDA_MIB=64 NVME_MIB=32
 [ -f "$guest/initrd.cpio.gz" ] || die "no initramfs; run scripts/build-initramfs.sh"
 
 mkdir -p "$out"
-rm -f "$out"/console.log "$out"/qmp.json "$out"/qemu-stderr.log "$out"/*.img
+rm -f "$out"/console.log "$out"/qmp.json "$out"/qemu-stderr.log "$out"/qemu-status "$out"/*.img
 # Unix socket paths are short: keep the socket in a private temp folder.
 tmp=$(mktemp -d)
 sock=$tmp/qmp.sock
@@ -74,7 +74,10 @@ while [ $(( $(date +%s) - start )) -lt "$TIMEOUT" ]; do
     sleep 1
 done
 if [ "$state" = exited ]; then
-    wait "$qemu_pid" || msg "QEMU exited with status $?"
+    status=0
+    wait "$qemu_pid" || status=$?
+    [ "$status" = 0 ] || msg "QEMU exited with status $status"
+    echo "$status" > "$out/qemu-status"
     qemu_pid=
 else
     [ "$state" = timeout ] && msg "guest run ($mode): no QN-DONE after ${TIMEOUT}s"
@@ -85,7 +88,10 @@ else
     if kill -0 "$qemu_pid" 2>/dev/null; then
         kill "$qemu_pid"
     fi
-    wait "$qemu_pid" || msg "QEMU exited with status $?"
+    status=0
+    wait "$qemu_pid" || status=$?
+    [ "$status" = 0 ] || msg "QEMU exited with status $status"
+    echo "$status" > "$out/qemu-status"
     qemu_pid=
 fi
 elapsed=$(( $(date +%s) - start ))

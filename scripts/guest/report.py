@@ -5,8 +5,11 @@
 
 Reads OUTDIR/console.log (the guest's QN- lines), OUTDIR/qmp.json (from
 qmp.py), OUTDIR/cmdline and OUTDIR/qemu-stderr.log; prints a readable
-report and exits 1 when the data did not check out or the software host
-saw no bind, no flush or no translation.
+report and exits 1 when the data did not check out, the software host
+saw no bind, no flush or no translation, a device behind it was never
+bound, the guest or the host reported a fault or an error, or QEMU did
+not end cleanly (exit status in OUTDIR/qemu-status, or an assertion or
+abort on its standard error).
 """
 import json
 import os
@@ -57,9 +60,18 @@ def main():
             problems.append(f"data on {f[0]} did not check out")
     for l in lines("QN-FAULT"):
         print(f"guest fault  : {l}")
+    if lines("QN-FAULT"):
+        problems.append("the guest reported DMA faults")
     if stderr:
         for l in stderr.splitlines()[:10]:
             print(f"qemu stderr  : {l}")
+    if re.search(r"Assertion|assertion failed|Aborted|core dumped|ERROR:", stderr):
+        problems.append("QEMU reported an assertion or abort")
+    status = text("qemu-status").strip()
+    if status not in ("", "0"):
+        problems.append(f"QEMU exited with status {status}")
+    for e in qmp.get("errors", []):
+        problems.append(f"QMP: {e}")
 
     for c in qmp.get("contexts", []):
         pasids = ",".join(f"{b['pasid']}(s1 {b['s1-table']:#x}, {b['addr-width']}-bit, "
@@ -68,6 +80,12 @@ def main():
               f"host={c['host'].rsplit('/', 1)[-1]} bound PASIDs: {pasids}; "
               f"binds {c['binds']}, unbinds {c['unbinds']}, bind errors {c['bind-errors']}, "
               f"flush entries {c['flush-entries']} in {c['batches']} batches, faults {c['faults']}")
+        # Each device goes through the nested path, not only some.
+        if not c["binds"]:
+            problems.append(f"{c['bdf']} was never bound")
+        if c["bind-errors"] or c["faults"]:
+            problems.append(f"{c['bdf']}: {c['bind-errors']} bind errors, "
+                            f"{c['faults']} faults")
     h = qmp.get("host", {})
     if not qmp:
         problems.append("no QMP answer")
@@ -84,6 +102,9 @@ def main():
         for name in ("binds", "flush-calls", "translations"):
             if not h.get(name):
                 problems.append(f"the software host saw no {name}")
+        for name in ("errors", "faults"):
+            if h.get(name):
+                problems.append(f"the software host counted {h[name]} {name}")
         if len(qmp.get("contexts", [])) < 2:
             problems.append("fewer than 2 devices behind the software host")
     print(f"logs         : {rel}/")
