@@ -5,19 +5,23 @@
 # there while the main loop binds and invalidates) and an NVMe disk
 # attached to the software host model (dual-stage-iommu-soft).  The guest writes and reads back random
 # data with O_DIRECT; QMP then reads what the nested path did.
-#   run-guest.sh strict|lazy [OUTDIR]
+#   run-guest.sh strict|lazy|nest [OUTDIR]
 # strict: iommu.strict=1 (every unmap invalidated at once); lazy:
-# iommu.strict=0 (the guest's flush queue batches invalidations).
+# iommu.strict=0 (the guest's flush queue batches invalidations); nest:
+# strict with intel-iommu's emulated nesting on (x-nest=on: the guest
+# sees second-stage and nested translation offered too).
 # Prints a report; exits non-zero when the data did not check out or the
 # software host saw no bind, flush or translation.  Needs the QEMU build,
 # scripts/fetch-guest.sh and scripts/build-initramfs.sh.
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-strict}
+vtd_extra=
 case $mode in
 strict) strict=1 ;;
 lazy)   strict=0 ;;
-*)      die "usage: run-guest.sh strict|lazy [OUTDIR]" ;;
+nest)   strict=1 vtd_extra=,x-nest=on ;;
+*)      die "usage: run-guest.sh strict|lazy|nest [OUTDIR]" ;;
 esac
 out=${2:-$BUILD_DIR/demo/$mode}
 guest=$BUILD_DIR/guest
@@ -48,7 +52,7 @@ QEMU_ARGS=(
     -serial "file:$out/console.log"
     -kernel "$guest/vmlinuz" -initrd "$guest/initrd.cpio.gz"
     -append "console=ttyS0 intel_iommu=on,sm_on iommu.strict=$strict panic=-1 quiet qn.vda_mib=$VDA_MIB qn.nvme_mib=$NVME_MIB"
-    -device intel-iommu,intremap=on,x-scalable-mode=on,x-flts=on,caching-mode=on
+    -device "intel-iommu,intremap=on,x-scalable-mode=on,x-flts=on,caching-mode=on$vtd_extra"
     -object iothread,id=io0
     -drive "if=none,id=d0,file=$out/vda.img,format=raw"
     -device virtio-blk-pci,id=disk0,drive=d0,iommu_platform=on,disable-legacy=on,iothread=io0

@@ -122,8 +122,8 @@ else
 
     # --- a Linux guest's DMA through the nested path (about 15 s each) -----
     # Console log, QMP answer and report stay in build/test-logs/guest-*/.
-    for mode in strict lazy; do
-        check "guest DMA through the nested path ($mode invalidation)" \
+    for mode in strict lazy nest; do
+        check "guest DMA through the nested path ($mode)" \
             bash "$TOP/scripts/run-guest.sh" "$mode" "$LOGS/guest-$mode"
     done
 
