@@ -1,5 +1,5 @@
 # Convenience targets; every one is a script under scripts/.
-.PHONY: check check-quick demo deps fetch assemble build export check-exported post pristine-apply check-each-patch fetch-guest initramfs
+.PHONY: check check-quick demo deps fetch assemble build export check-exported post pristine-apply check-each-patch fetch-guest initramfs kernel demo-passthrough
 
 check:            ; bash scripts/run-tests.sh
 check-quick:      ; bash scripts/run-tests.sh --quick
@@ -8,6 +8,8 @@ deps:             ; bash scripts/deps.sh
 fetch:            ; bash scripts/fetch-base.sh
 fetch-guest:      ; bash scripts/fetch-guest.sh
 initramfs:        ; bash scripts/fetch-guest.sh && bash scripts/build-initramfs.sh
+kernel:           ; bash scripts/fetch-kernel-source.sh >/dev/null && bash scripts/build-guest-kernel.sh
+demo-passthrough: ; bash scripts/demo-passthrough.sh
 assemble:         ; bash scripts/assemble.sh
 build:            ; bash scripts/build.sh
 export:           ; bash scripts/export.sh

@@ -16,6 +16,8 @@ PKGS=(
     python3-sphinx python3-sphinx-rtd-theme
     # guest image for the main job
     busybox-static cpio
+    # the real-kernel harness's guest kernel (scripts/build-guest-kernel.sh)
+    libelf-dev bc
 )
 # From bookworm-backports: QEMU 10.2 needs meson >= 1.5, and its test
 # harness needs pycotap (Debian strips QEMU's bundled wheels).

@@ -58,6 +58,16 @@ apt_mirror() {
     die "no Debian bookworm mirror found in the apt configuration"
 }
 
+# The real-kernel harness (scripts/run-realkernel.sh): the guest kernel's
+# config fragment, and the cache of the kernel source and its builds.
+RK_FRAGMENT=$TOP/scripts/realkernel/kernel.config
+RK_CACHE=$CACHE_DIR/kernel
+# The bzImage for realkernel.conf (sourced first) and the fragment: keyed
+# by the package version and the fragment's SHA-256.
+rk_kernel_image() {
+    echo "$RK_CACHE/bzImage-$RK_KVERSION-$(sha256sum "$RK_FRAGMENT" | cut -c1-12)"
+}
+
 sha256_ok() { # file expected
     [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]
 }
