@@ -73,31 +73,41 @@ else
     n=$(ls "$s"/trace/*.log | wc -l)
     # The log backend writes "[pid@time:]event args ... (ret)".
     cat "$s"/trace/*.log | awk -v procs="$n" '
+        BEGIN {
+            # trace event -> the call it records
+            split("iommufd_backend_connect=open /dev/iommu;" \
+                  "iommufd_backend_disconnect=close /dev/iommu;" \
+                  "iommufd_change_process=IOMMU_IOAS_CHANGE_PROCESS;" \
+                  "iommufd_backend_alloc_ioas=IOMMU_IOAS_ALLOC;" \
+                  "iommufd_backend_map_dma=IOMMU_IOAS_MAP;" \
+                  "iommufd_backend_map_file_dma=IOMMU_IOAS_MAP_FILE;" \
+                  "iommufd_backend_unmap_dma=IOMMU_IOAS_UNMAP;" \
+                  "iommufd_backend_unmap_dma_non_exist=IOMMU_IOAS_UNMAP;" \
+                  "iommufd_backend_alloc_hwpt=IOMMU_HWPT_ALLOC;" \
+                  "iommufd_backend_alloc_fault_queue=IOMMU_FAULT_QUEUE_ALLOC;" \
+                  "iommufd_backend_free_id=IOMMU_DESTROY;" \
+                  "iommufd_backend_set_dirty=IOMMU_HWPT_SET_DIRTY_TRACKING;" \
+                  "iommufd_backend_get_dirty_bitmap=IOMMU_HWPT_GET_DIRTY_BITMAP;" \
+                  "iommufd_backend_invalidate_cache=IOMMU_HWPT_INVALIDATE;" \
+                  "ds_iommufd_hw_info=IOMMU_GET_HW_INFO;" \
+                  "iommufd_cdev_getfd=open /dev/vfio/devices/vfioN;" \
+                  "iommufd_cdev_device_info=VFIO_DEVICE_GET_INFO;" \
+                  "iommufd_cdev_connect_and_bind=VFIO_DEVICE_BIND_IOMMUFD;" \
+                  "iommufd_cdev_attach_ioas_hwpt=VFIO_DEVICE_ATTACH_IOMMUFD_PT;" \
+                  "iommufd_cdev_detach_ioas_hwpt=VFIO_DEVICE_DETACH_IOMMUFD_PT;" \
+                  "ds_iommufd_attach_pt=VFIO_DEVICE_ATTACH_IOMMUFD_PT;" \
+                  "ds_iommufd_detach_pasid=VFIO_DEVICE_DETACH_IOMMUFD_PT;" \
+                  "ds_iommufd_page_response=write(fault fd): page response",
+                  pairs, ";")
+            for (k in pairs) {
+                eq = index(pairs[k], "=")
+                name[substr(pairs[k], 1, eq - 1)] = substr(pairs[k], eq + 1)
+            }
+        }
         function call(e, l) {
-            if (e == "iommufd_backend_connect")          return "open /dev/iommu"
-            if (e == "iommufd_backend_disconnect")       return "close /dev/iommu"
-            if (e == "iommufd_change_process")           return "IOMMU_IOAS_CHANGE_PROCESS"
-            if (e == "iommufd_backend_alloc_ioas")       return "IOMMU_IOAS_ALLOC"
-            if (e == "iommufd_backend_map_dma")          return "IOMMU_IOAS_MAP"
-            if (e == "iommufd_backend_map_file_dma")     return "IOMMU_IOAS_MAP_FILE"
-            if (e ~ /^iommufd_backend_unmap_dma/)        return "IOMMU_IOAS_UNMAP"
-            if (e == "iommufd_backend_alloc_hwpt")       return "IOMMU_HWPT_ALLOC"
-            if (e == "iommufd_backend_alloc_fault_queue") return "IOMMU_FAULT_QUEUE_ALLOC"
-            if (e == "iommufd_backend_free_id")          return "IOMMU_DESTROY"
-            if (e == "iommufd_backend_set_dirty")        return "IOMMU_HWPT_SET_DIRTY_TRACKING"
-            if (e == "iommufd_backend_get_dirty_bitmap") return "IOMMU_HWPT_GET_DIRTY_BITMAP"
-            if (e == "iommufd_backend_invalidate_cache") return "IOMMU_HWPT_INVALIDATE"
-            if (e == "ds_iommufd_hw_info")               return "IOMMU_GET_HW_INFO"
-            if (e == "iommufd_cdev_getfd")               return "open /dev/vfio/devices/vfioN"
-            if (e == "iommufd_cdev_device_info")         return "VFIO_DEVICE_GET_INFO"
-            if (e == "iommufd_cdev_connect_and_bind")    return "VFIO_DEVICE_BIND_IOMMUFD"
-            if (e == "iommufd_cdev_attach_ioas_hwpt")    return "VFIO_DEVICE_ATTACH_IOMMUFD_PT"
-            if (e == "iommufd_cdev_detach_ioas_hwpt")    return "VFIO_DEVICE_DETACH_IOMMUFD_PT"
-            if (e == "ds_iommufd_attach_pt")
-                return l ~ /with_pasid=1/ ? "VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)" : "VFIO_DEVICE_ATTACH_IOMMUFD_PT"
-            if (e == "ds_iommufd_detach_pasid")          return "VFIO_DEVICE_DETACH_IOMMUFD_PT"
-            if (e == "ds_iommufd_page_response")         return "write(fault fd): page response"
-            return ""
+            if (e == "ds_iommufd_attach_pt" && l ~ /with_pasid=1/)
+                return name[e] " (PASID)"
+            return (e in name) ? name[e] : ""
         }
         {
             l = $0
