@@ -1,5 +1,5 @@
 # Convenience targets; every one is a script under scripts/.
-.PHONY: check check-quick demo deps fetch assemble build export check-exported post pristine-apply check-each-patch fetch-guest initramfs kernel demo-passthrough
+.PHONY: check check-quick check-sanitizers demo deps fetch assemble build export check-exported post pristine-apply check-each-patch fetch-guest initramfs kernel demo-passthrough
 
 check:            ; bash scripts/run-tests.sh
 check-quick:      ; bash scripts/run-tests.sh --quick
@@ -16,4 +16,5 @@ export:           ; bash scripts/export.sh
 check-exported:   ; bash scripts/check-exported.sh
 pristine-apply:   ; bash scripts/pristine-apply.sh
 check-each-patch: ; bash scripts/check-each-patch.sh
+check-sanitizers: ; bash scripts/check-sanitizers.sh
 post:             ; bash scripts/post.sh

@@ -16,6 +16,12 @@ CONFIGURE_ARGS=(
     --enable-docs
     --disable-gtk --disable-sdl --disable-opengl --disable-vnc
 )
+# Extra configure options of another build directory (QN_QEMU_BUILD), e.g.
+# the sanitizer build's.
+if [ -n "${QN_CONFIGURE_EXTRA:-}" ]; then
+    read -r -a extra_args <<< "$QN_CONFIGURE_EXTRA"
+    CONFIGURE_ARGS+=("${extra_args[@]}")
+fi
 # -Werror stays on, as QEMU sets it for git trees: a warning in the series
 # fails the build.
 
@@ -47,8 +53,8 @@ if [ ! -f "$QEMU_BUILD/build.ninja" ] || [ "$(cat "$QEMU_BUILD/.qn-configure" 2>
     msg "configuring"
     rm -rf "$QEMU_BUILD"
     mkdir -p "$QEMU_BUILD"
-    (cd "$QEMU_BUILD" && ../configure "${CONFIGURE_ARGS[@]}" > configure.log 2>&1) ||
-        { tail -40 "$QEMU_BUILD/configure.log" >&2; die "configure failed (build/qemu/build/configure.log)"; }
+    (cd "$QEMU_BUILD" && "$QEMU_TREE/configure" "${CONFIGURE_ARGS[@]}" > configure.log 2>&1) ||
+        { tail -40 "$QEMU_BUILD/configure.log" >&2; die "configure failed (${QEMU_BUILD#$TOP/}/configure.log)"; }
     echo "$sig" > "$QEMU_BUILD/.qn-configure"
 fi
 

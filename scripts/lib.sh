@@ -14,8 +14,9 @@ CACHE_DIR=${QN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/qemu-nesting}
 BUILD_DIR=${QN_BUILD_DIR:-$TOP/build}
 # The assembled QEMU tree (a git repository: base commit + the series).
 QEMU_TREE=${QN_TREE:-$BUILD_DIR/qemu}
-# QEMU's own build directory inside the tree.
-QEMU_BUILD=$QEMU_TREE/build
+# QEMU's own build directory inside the tree (check-sanitizers.sh uses
+# another one, with its own configuration).
+QEMU_BUILD=${QN_QEMU_BUILD:-$QEMU_TREE/build}
 QEMU_BIN=$QEMU_BUILD/qemu-system-x86_64
 # Tag of the base commit in the assembled tree.
 BASE_TAG=base
