@@ -17,6 +17,10 @@ LOGS=$BUILD_DIR/sanitizer-logs
 start=$SECONDS
 
 [ -e "$QEMU_TREE/.git" ] || bash "$TOP/scripts/assemble.sh"
+# The build folder is not part of the tree's history.
+exclude=$(git -C "$QEMU_TREE" rev-parse --git-path info/exclude)
+case $exclude in /*) ;; *) exclude=$QEMU_TREE/$exclude ;; esac
+grep -qx 'build-san/' "$exclude" 2>/dev/null || echo 'build-san/' >> "$exclude"
 mapfile -t unit < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/tests/unit-tests")
 QTESTS=(vtd-nested-test vtd-emulated-nesting-test intel-iommu-test
         pasid-pri-testdev-test)
