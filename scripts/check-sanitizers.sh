@@ -22,7 +22,7 @@ exclude=$(git -C "$QEMU_TREE" rev-parse --git-path info/exclude)
 case $exclude in /*) ;; *) exclude=$QEMU_TREE/$exclude ;; esac
 grep -qx 'build-san/' "$exclude" 2>/dev/null || echo 'build-san/' >> "$exclude"
 mapfile -t unit < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/tests/unit-tests")
-QTESTS=(vtd-nested-test vtd-emulated-nesting-test intel-iommu-test
+QTESTS=(vtd-nested-test vtd-emulated-nesting-test intel-iommu-test fuzz-intel-iommu-test
         pasid-pri-testdev-test)
 targets=(qemu-system-x86_64)
 for t in "${unit[@]}"; do targets+=("tests/unit/$t"); done
