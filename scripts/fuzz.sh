@@ -14,7 +14,8 @@
 #   fuzz.sh [--build-only] [CONFIG ...]     (default: every configuration)
 #   FUZZ_SECONDS   wall seconds per configuration (default 60)
 #   FUZZ_JOBS      libFuzzer processes per configuration (default 1)
-#   FUZZ_MINIMIZE  1: after the run, merge the corpus into a minimal set in
+#   FUZZ_MINIMIZE  1: after the run, merge the corpus into a minimal set and
+#                  keep its FUZZ_SEEDS_MAX (default 48) largest inputs in
 #                  tests/fuzz/<config>/ (to refresh the committed seeds)
 # Ends with one line per configuration (runs, executions per second, CPU
 # seconds, crashes) and "N passed, N failed": a configuration fails when it
@@ -24,6 +25,7 @@
 FUZZ_TREE=$BUILD_DIR/fuzz
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_JOBS=${FUZZ_JOBS:-1}
+FUZZ_SEEDS_MAX=${FUZZ_SEEDS_MAX:-48}
 SEEDS=$TOP/tests/fuzz
 CORPUS=$BUILD_DIR/fuzz-corpus
 CRASHES=$BUILD_DIR/fuzz-crashes
@@ -114,6 +116,10 @@ for entry in "${CONFIGS[@]}"; do
         env QEMU_FUZZ_ARGS="$args" QEMU_FUZZ_OBJECTS="$objects" \
             "$FUZZER" --fuzz-target=generic-fuzz -merge=1 -detect_leaks=0 \
             "$SEEDS/$name.new" "$CORPUS/$name" >> "$log" 2>&1
+        # A small seed set: the largest inputs of the merged corpus.
+        find "$SEEDS/$name.new" -type f -printf '%s %p\n' | sort -rn |
+            tail -n +$((FUZZ_SEEDS_MAX + 1)) | cut -d' ' -f2- |
+            xargs -r rm -f
         rm -rf "$SEEDS/$name"
         mv "$SEEDS/$name.new" "$SEEDS/$name"
     fi
