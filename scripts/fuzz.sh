@@ -95,6 +95,8 @@ for entry in "${CONFIGS[@]}"; do
         cp -n "$SEEDS/$name"/* "$CORPUS/$name/" 2>/dev/null || true
     fi
     log=$LOGS/$name.log
+    # Crashes of earlier runs stay for reference; this run's are newer.
+    touch "$LOGS/$name.start"
     msg "fuzzing $name for ${FUZZ_SECONDS}s ($FUZZ_JOBS job(s))"
     rc=0
     fuzz_args=(-max_total_time="$FUZZ_SECONDS" -artifact_prefix="$CRASHES/$name/"
@@ -109,7 +111,8 @@ for entry in "${CONFIGS[@]}"; do
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || echo 0)
     eps=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || echo 0)
     cpu=$(awk '/^cpu-seconds/ { printf "%.0f", $2 + $3 }' "$log")
-    ncrash=$(find "$CRASHES/$name" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+    ncrash=$(find "$CRASHES/$name" -type f -newer "$LOGS/$name.start" \
+             \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
     if [ "${FUZZ_MINIMIZE:-0}" = 1 ]; then
         rm -rf "$SEEDS/$name.new"
         mkdir -p "$SEEDS/$name.new"
