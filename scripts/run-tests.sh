@@ -68,6 +68,22 @@ qtest() { # NAME [ARGS...]: a qtest program of the build tree
         timeout --foreground 900 "tests/qtest/$t" --tap -k "$@"
 }
 
+# bench_quick: scripts/bench.sh --quick succeeds and its table has a
+# figure in every row it measures.
+bench_quick() {
+    local table
+    table=$(bash "$TOP/scripts/bench.sh" --quick) || return 1
+    printf '%s\n' "$table"
+    for row in 'guest 4 KiB O_DIRECT reads' 'guest 1 MiB O_DIRECT reads' \
+        'QEMU CPU per PASID-IOTLB invalidation' \
+        'QEMU CPU per DMA with a page request' '  slope (linear fit)'; do
+        if ! printf '%s\n' "$table" | grep "^$row" | grep -qv 'n/a'; then
+            echo "no figure in the row \"$row\""
+            return 1
+        fi
+    done
+}
+
 # realkernel MODE: one run of scripts/run-realkernel.sh (nest or no-nest);
 # each "PASS/FAIL/SKIP  real kernel: CASE (DETAIL)" line it prints counts
 # as one test.  A run that fails without such a line counts one failure.
@@ -177,6 +193,10 @@ else
 
     # --- the main job, as a smoke test -------------------------------------
     check "main job (make demo)" bash "$TOP/scripts/demo.sh"
+
+    # --- make bench in its quick mode: it runs and prints every row --------
+    # (about a minute; the figures of a quick run mean little).
+    check "make bench --quick prints its table" bench_quick
 fi
 
 elapsed=$(( $(date +%s) - start ))
