@@ -90,9 +90,9 @@ for r in $(seq "$REPS"); do
 done
 
 # --- real kernel: shadowing against nesting ---------------------------------
-rk_record() { # program.tap
-    sed -n 's/^# \(shadowing\|nesting\): \([0-9]*\) ops, \(.*\) us$/rk \1 \2 \3/p' "$1" |
-        sed 's/, / /g' >> "$RESULTS"
+rk_record() { # program.tap: "rk MODE OPS N CALL N CALL US" lines
+    sed -n 's/^# \(shadowing\|nesting\)\(, batched\)\{0,1\}: \([0-9]*\) ops, \(.*\) us$/rk \1\2 \3 \4/p' "$1" |
+        sed 's/, batched/-batched/; s/, / /g' >> "$RESULTS"
 }
 if [ "$RK_RUNS" -gt 0 ]; then
     for r in $(seq "$RK_RUNS"); do
