@@ -1,5 +1,5 @@
 # Convenience targets; every one is a script under scripts/.
-.PHONY: check check-quick check-sanitizers bench bench-quick fuzz demo deps fetch assemble build export check-exported post pristine-apply check-each-patch fetch-guest initramfs kernel demo-passthrough
+.PHONY: check check-quick check-sanitizers bench bench-quick bench-instructions fuzz demo deps fetch assemble build export check-exported post pristine-apply check-each-patch fetch-guest initramfs kernel demo-passthrough
 
 check:            ; bash scripts/run-tests.sh
 check-quick:      ; bash scripts/run-tests.sh --quick
@@ -19,6 +19,7 @@ check-each-patch: ; bash scripts/check-each-patch.sh
 check-sanitizers: ; bash scripts/check-sanitizers.sh
 bench:            ; bash scripts/bench.sh
 bench-quick:      ; bash scripts/bench.sh --quick
+bench-instructions: ; bash scripts/bench/instructions.sh $(BASELINE)
 # make fuzz FUZZ_SECONDS=N [FUZZ_CONFIGS='a b'] [FUZZ_JOBS=N]: N seconds per configuration
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1

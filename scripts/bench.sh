@@ -39,7 +39,7 @@ rm -f "$OUT"/*.log
 } > "$RESULTS"
 
 # --- qtest-driven rows: QEMU's CPU time -------------------------------------
-for b in invalidation page-request pasid-cache; do
+for b in translation invalidation invalidation-scattered page-request pasid-cache; do
     msg "bench: $b ($REPS repetitions)"
     log=$OUT/qtest-$b.log
     if ! env -C "$QEMU_BUILD" QTEST_QEMU_BINARY=./qemu-system-x86_64 \

@@ -18,6 +18,8 @@ PKGS=(
     busybox-static cpio
     # the real-kernel harness's guest kernel (scripts/build-guest-kernel.sh)
     libelf-dev bc
+    # make bench-instructions counts instructions with callgrind
+    valgrind
 )
 # From bookworm-backports: QEMU 10.2 needs meson >= 1.5, and its test
 # harness needs pycotap (Debian strips QEMU's bundled wheels).

@@ -68,6 +68,19 @@ qtest() { # NAME [ARGS...]: a qtest program of the build tree
         timeout --foreground 900 "tests/qtest/$t" --tap -k "$@"
 }
 
+# bench_instructions: scripts/bench/instructions.sh, one repetition of
+# each case, succeeds and has a count in every row.
+bench_instructions() {
+    local table
+    table=$(QN_BENCH_REPS=1 bash "$TOP/scripts/bench/instructions.sh") ||
+        return 1
+    printf '%s\n' "$table"
+    if printf '%s\n' "$table" | grep -A100 '^---' | grep -q 'n/a'; then
+        echo "a row without a count"
+        return 1
+    fi
+}
+
 # bench_quick: scripts/bench.sh --quick succeeds and its table has a
 # figure in every row it measures.
 bench_quick() {
@@ -75,7 +88,8 @@ bench_quick() {
     table=$(bash "$TOP/scripts/bench.sh" --quick) || return 1
     printf '%s\n' "$table"
     for row in 'guest 4 KiB O_DIRECT reads' 'guest 1 MiB O_DIRECT reads' \
-        'QEMU CPU per PASID-IOTLB invalidation' \
+        'QEMU CPU per page of DMA' 'QEMU CPU per PASID-IOTLB invalidation' \
+        '  the same, of pages apart' \
         'QEMU CPU per DMA with a page request' '  slope (linear fit)'; do
         if ! printf '%s\n' "$table" | grep "^$row" | grep -qv 'n/a'; then
             echo "no figure in the row \"$row\""
@@ -197,6 +211,7 @@ else
     # --- make bench in its quick mode: it runs and prints every row --------
     # (about a minute; the figures of a quick run mean little).
     check "make bench --quick prints its table" bench_quick
+    check "make bench-instructions prints its table" bench_instructions
 fi
 
 elapsed=$(( $(date +%s) - start ))

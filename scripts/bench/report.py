@@ -13,10 +13,15 @@ Rows:
                          requests: nested through the software host
                          against intel-iommu's emulated first stage
                          (target <= 1.05), and emulated against no vIOMMU
-  inv                    QEMU CPU ns per page-selective PASID-based IOTLB
+  tr                     QEMU CPU ns per page a device without a host model
+                         of its own writes by DMA (IOTLBs warm): attached to
+                         the software host (nested, as the guest rows'
+                         virtio-blk) against VT-d's emulated first stage
+  inv, inv-scattered     QEMU CPU ns per page-selective PASID-based IOTLB
                          invalidation: forwarded to the software host
                          (nested) against VT-d's own path for an emulated
-                         device (target <= 1.2)
+                         device (target <= 1.2); of consecutive pages, which
+                         go to the host as one range, and of pages apart
   pr                     QEMU CPU ns per DMA that needs a page request and
                          its response, against the same DMA to a mapped
                          page; the difference is the request's cost
@@ -94,7 +99,10 @@ ratio_row('guest 1 MiB O_DIRECT reads', 'guest-1024k', 'nested', 'emulated',
           's', 1.05)
 ratio_row('guest 1 MiB O_DIRECT reads', 'guest-1024k', 'emulated', 'none',
           's')
+ratio_row('QEMU CPU per page of DMA', 'tr', 'nested', 'emulated', 'ns')
 ratio_row('QEMU CPU per PASID-IOTLB invalidation', 'inv', 'nested',
+          'emulated', 'ns', 1.2)
+ratio_row('  the same, of pages apart', 'inv-scattered', 'nested',
           'emulated', 'ns', 1.2)
 ratio_row('QEMU CPU per DMA with a page request', 'pr', 'request', 'mapped',
           'ns')
