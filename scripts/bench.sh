@@ -11,6 +11,11 @@
 #   QN_BENCH_GUEST_MIB  MiB each guest reads in 4 KiB requests, 8 times as
 #                       many in 1 MiB requests (64; quick: 2)
 #   QN_BENCH_RK_RUNS    real-kernel runs (1; quick: 0)
+#   QN_BENCH_BASELINE   another qemu-system-x86_64 (say, a copy of the
+#                       build before a change): the guest's nested
+#                       configuration (interleaved with the others) and each
+#                       qtest-driven case (right after this build's) are
+#                       measured with it too, and compared with this build
 # Results: build/bench/results.txt (one measurement per line) and
 # build/bench/table.txt.
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +25,11 @@ quick=
 REPS=${QN_BENCH_REPS:-$([ -n "$quick" ] && echo 1 || echo 5)}
 MIB=${QN_BENCH_GUEST_MIB:-$([ -n "$quick" ] && echo 2 || echo 64)}
 RK_RUNS=${QN_BENCH_RK_RUNS:-$([ -n "$quick" ] && echo 0 || echo 1)}
+BASELINE=${QN_BENCH_BASELINE:-}
+if [ -n "$BASELINE" ]; then
+    [ -x "$BASELINE" ] || die "QN_BENCH_BASELINE=$BASELINE: not an executable"
+    BASELINE=$(realpath "$BASELINE")
+fi
 OUT=$BUILD_DIR/bench
 RESULTS=$OUT/results.txt
 guest=$BUILD_DIR/guest
@@ -34,28 +44,38 @@ fi
 mkdir -p "$OUT"
 rm -f "$OUT"/*.log
 {
-    echo "# make bench $(date -u +%Y-%m-%dT%H:%MZ) reps=$REPS guest_mib=$MIB rk_runs=$RK_RUNS${quick:+ quick}"
+    echo "# make bench $(date -u +%Y-%m-%dT%H:%MZ) reps=$REPS guest_mib=$MIB rk_runs=$RK_RUNS${quick:+ quick}${BASELINE:+ baseline=$BASELINE}"
     echo "# host: $(nproc) CPUs, $(uname -r)"
 } > "$RESULTS"
 
 # --- qtest-driven rows: QEMU's CPU time -------------------------------------
-for b in translation invalidation invalidation-scattered page-request pasid-cache; do
-    msg "bench: $b ($REPS repetitions)"
-    log=$OUT/qtest-$b.log
-    if ! env -C "$QEMU_BUILD" QTEST_QEMU_BINARY=./qemu-system-x86_64 \
+# qtest_run CASE BINARY SUFFIX: one bench case; SUFFIX marks the baseline's
+# configurations ("nested@baseline").
+qtest_run() {
+    local b=$1 bin=$2 sfx=$3 log=$OUT/qtest-$1$3.log
+    if ! env -C "$QEMU_BUILD" QTEST_QEMU_BINARY="$bin" \
         QTEST_VTD_BENCH="$REPS" tests/qtest/vtd-nested-test \
         -p "/x86_64/vtd-nested/bench/$b" > "$log" 2>&1; then
-        echo "# error: bench $b failed (log: ${log#$TOP/})" >> "$RESULTS"
-        msg "bench: $b failed; see ${log#$TOP/}"
+        echo "# error: bench $b$sfx failed (log: ${log#$TOP/})" >> "$RESULTS"
+        msg "bench: $b$sfx failed; see ${log#$TOP/}"
     fi
-    sed -n 's/^# QN-BENCH //p' "$log" >> "$RESULTS"
+    sed -n 's/^# QN-BENCH //p' "$log" |
+        awk -v s="$sfx" '{ if (s != "" && $1 != "pasidc") $2 = $2 s;
+                           else if (s != "") $1 = $1 s; print }' >> "$RESULTS"
+}
+for b in translation invalidation invalidation-scattered page-request pasid-cache; do
+    msg "bench: $b ($REPS repetitions)"
+    qtest_run "$b" ./qemu-system-x86_64 ""
+    if [ -n "$BASELINE" ]; then
+        qtest_run "$b" "$BASELINE" @baseline
+    fi
 done
 
 # --- Linux guest DMA: virtio-blk O_DIRECT reads -----------------------------
 # guest_run CONFIG: boot the main job's guest with qn.bench and record the
 # seconds of each read size.
 guest_run() {
-    local cfg=$1 dir=$OUT/guest-$1 args
+    local cfg=$1 dir=$OUT/guest-$1 args bin=$QEMU_BIN
     mkdir -p "$dir"
     truncate -s "$((MIB * 8))M" "$dir/vda.img"
     # shellcheck disable=SC2054 # commas are QEMU option syntax
@@ -70,12 +90,13 @@ guest_run() {
     none) ;;
     emulated)
         args+=(-device intel-iommu,intremap=on,x-scalable-mode=on,x-flts=on,caching-mode=on) ;;
-    nested)
+    nested|nested@baseline)
+        [ "$cfg" = nested@baseline ] && bin=$BASELINE
         args+=(-device intel-iommu,intremap=on,x-scalable-mode=on,x-flts=on,caching-mode=on
                -object dual-stage-iommu-soft,id=sh0,attach=disk0) ;;
     esac
     rm -f "$dir/console.log"
-    timeout 600 "$QEMU_BIN" "${args[@]}" > "$dir/qemu-stderr.log" 2>&1 < /dev/null ||
+    timeout 600 "$bin" "${args[@]}" > "$dir/qemu-stderr.log" 2>&1 < /dev/null ||
         echo "# error: guest $cfg: QEMU exited with $?" >> "$RESULTS"
     tr -d '\r' < "$dir/console.log" | awk -v cfg="$cfg" '
         /^QN-BENCH-READ / { printf "guest-%s %s %.2f\n", $2, cfg, $4 - $3 }
@@ -83,7 +104,7 @@ guest_run() {
     rm -f "$dir/vda.img"
 }
 for r in $(seq "$REPS"); do
-    for cfg in none emulated nested; do
+    for cfg in none emulated nested ${BASELINE:+nested@baseline}; do
         msg "bench: guest DMA, $cfg ($r/$REPS)"
         guest_run "$cfg"
     done

@@ -34,6 +34,8 @@ Rows:
                          nesting at least 10 times fewer), and time; strict
                          (an invalidation after every map and unmap) and
                          batched (one for 32 pages, as in lazy mode)
+With QN_BENCH_BASELINE, rows "this build against the baseline" compare the
+nested configurations (CONFIG@baseline) measured with the other binary.
 """
 import statistics
 import sys
@@ -156,6 +158,27 @@ for suffix, what in (('', 'strict'), ('-batched', 'batched')):
                  'shadowing: %.2f s' % (us_s / 1e6),
                  'nesting: %.2f s' % (us_n / 1e6),
                  '%.2f' % (us_s / us_n), '(n=%d)' % n))
+
+# With a baseline binary: this build's nested side against the baseline's
+for name, row, cfg in (('guest 4 KiB reads, nested', 'guest-4k', 'nested'),
+                       ('guest 1 MiB reads, nested', 'guest-1024k',
+                        'nested'),
+                       ('QEMU CPU per page of DMA, nested', 'tr', 'nested'),
+                       ('QEMU CPU per PASID-IOTLB inv., nested', 'inv',
+                        'nested'),
+                       ('  the same, of pages apart', 'inv-scattered',
+                        'nested'),
+                       ('QEMU CPU per DMA with a page request', 'pr',
+                        'request')):
+    if stat(row, cfg + '@baseline'):
+        ratio_row(name + ': this build vs baseline', row, cfg,
+                  cfg + '@baseline', 's' if row.startswith('guest') else 'ns')
+bpts = sorted((int(cfg), statistics.median(v)) for (row, cfg), v in
+              vals.items() if row == 'pasidc@baseline')
+if len(bpts) >= 2 and len(pts) >= 2:
+    rows.append(('global PASID-cache inv., 256 PASIDs: this build vs '
+                 'baseline', '%.0f ns' % pts[-1][1], '%.0f ns' % bpts[-1][1],
+                 '%.2f' % (pts[-1][1] / bpts[-1][1]), ''))
 
 hdr = ('row', 'A', 'B', 'A/B', 'target')
 w = [max(len(r[i]) for r in rows + [hdr]) for i in range(5)]
