@@ -1,5 +1,5 @@
 # Convenience targets; every one is a script under scripts/.
-.PHONY: check check-quick check-sanitizers bench bench-quick bench-instructions fuzz demo deps fetch assemble build export check-exported post pristine-apply check-each-patch fetch-guest initramfs kernel demo-passthrough
+.PHONY: check check-quick check-sanitizers bench bench-quick bench-instructions fuzz demo deps fetch assemble build export check-exported post post-dry-run pristine-apply check-each-patch fetch-guest initramfs kernel demo-passthrough
 
 check:            ; bash scripts/run-tests.sh
 check-quick:      ; bash scripts/run-tests.sh --quick
@@ -25,3 +25,4 @@ FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 fuzz:             ; FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) bash scripts/fuzz.sh $(FUZZ_CONFIGS)
 post:             ; bash scripts/post.sh
+post-dry-run:     ; bash scripts/post-dry-run.sh

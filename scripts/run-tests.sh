@@ -141,6 +141,8 @@ bash "$TOP/scripts/build-initramfs.sh"
 # --- the series ------------------------------------------------------------
 check "patches/ matches the assembled tree" bash "$TOP/scripts/check-exported.sh"
 check "series applies with git am to the pristine 10.2.2 tree" bash "$TOP/scripts/pristine-apply.sh"
+check "posting dry run: make post's patches apply, pass checkpatch, and have MAINTAINERS sections" \
+    bash "$TOP/scripts/post-dry-run.sh"
 mapfile -t SERIES < <(grep -v -e '^#' -e '^[[:space:]]*$' "$SERIES_FILE")
 for p in "${SERIES[@]}"; do
     check "checkpatch $p" env -C "$QEMU_TREE" ./scripts/checkpatch.pl --color=never --strict --patch "$PATCH_DIR/$p"
