@@ -22,16 +22,11 @@ Rows:
 import statistics
 import sys
 
+import results
+
 val = {}
-notes = []
-for line in open(sys.argv[1]):
-    line = line.strip()
-    if not line:
-        continue
-    if line.startswith('#'):
-        notes.append(line)
-        continue
-    b, row, cfg, ir, _ = line.split()
+records, notes = results.read(sys.argv[1])
+for b, row, cfg, ir, _ in records:
     val[(b, row, cfg)] = float(ir)
 builds = ['current'] + (['baseline'] if any(k[0] == 'baseline' for k in val)
                         else [])

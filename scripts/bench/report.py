@@ -41,17 +41,12 @@ import statistics
 import sys
 from collections import defaultdict
 
+import results
+
 vals = defaultdict(list)
 rk = defaultdict(list)
-notes = []
-for line in open(sys.argv[1]):
-    line = line.strip()
-    if not line:
-        continue
-    if line.startswith('#'):
-        notes.append(line)
-        continue
-    f = line.split()
+records, notes = results.read(sys.argv[1])
+for f in records:
     if f[0] == 'rk':
         # rk shadowing OPS MAPS IOMMU_IOAS_MAP UNMAPS IOMMU_IOAS_UNMAP US
         # rk nesting OPS MAPS IOMMU_IOAS_MAP INVS IOMMU_HWPT_INVALIDATE US
