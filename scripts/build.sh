@@ -15,6 +15,7 @@ CONFIGURE_ARGS=(
     --firmwarepath="$FIRMWARE_DIRS"
     --enable-docs
     --disable-gtk --disable-sdl --disable-opengl --disable-vnc
+    --cc="ccache cc" --cxx="ccache c++" --objcc="ccache cc"
 )
 # Extra configure options of another build directory (QN_QEMU_BUILD), e.g.
 # the sanitizer build's.
